@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from knox import views as knox_views
 from knox.models import get_token_model
 from knox.settings import knox_settings
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -10,6 +11,7 @@ from rest_framework.views import APIView
 
 from config.api import ScopedViewSetMixin
 
+from .authentication import ExpiringTokenAuthentication
 from .models import ApprovalRequest, AuditEvent, Department, Notification, Position, Region, User
 from .serializers import (
     ApprovalDecisionSerializer,
@@ -59,8 +61,10 @@ class TokenLoginView(APIView):
                             "status": 429,
                             "code": "locked_out",
                             "message": str(
-                                _("Too many failed logins for this account from your address. "
-                                  "Try again later.")
+                                _(
+                                    "Too many failed logins for this account from your address. "
+                                    "Try again later."
+                                )
                             ),
                         }
                     },
@@ -75,6 +79,26 @@ class TokenLoginView(APIView):
         return Response({"token": token, "expiry": instance.expiry})
 
 
+class LogoutView(knox_views.LogoutView):
+    """Revoke the token used for this request."""
+
+    authentication_classes = [ExpiringTokenAuthentication]
+
+    @extend_schema(request=None, responses={204: None}, tags=["auth"])
+    def post(self, request, format=None):
+        return super().post(request, format)
+
+
+class LogoutAllView(knox_views.LogoutAllView):
+    """Revoke every token of the caller."""
+
+    authentication_classes = [ExpiringTokenAuthentication]
+
+    @extend_schema(request=None, responses={204: None}, tags=["auth"])
+    def post(self, request, format=None):
+        return super().post(request, format)
+
+
 class MeView(APIView):
     @extend_schema(responses=MeSerializer, tags=["users"])
     def get(self, request):
@@ -87,6 +111,7 @@ class UserViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = UserSummarySerializer
     filterset_fields = ["department", "position", "region"]
+    queryset = User.objects.none()  # for the schema; get_queryset() scopes
 
     def get_queryset(self):
         user = self.request.user
@@ -109,15 +134,16 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class PositionViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = Position.objects.filter(is_active=True).prefetch_related(
-        "permissions__content_type"
-    )
+    queryset = Position.objects.filter(is_active=True).prefetch_related("permissions__content_type")
     serializer_class = PositionSerializer
 
 
-class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class NotificationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     serializer_class = NotificationSerializer
     filterset_fields = {"read_at": ["isnull"], "kind": ["exact"]}
+    queryset = Notification.objects.none()  # for the schema; get_queryset() scopes
 
     def get_queryset(self):
         return Notification.objects.for_user(self.request.user)
@@ -143,9 +169,9 @@ class ApprovalViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ApprovalRequestSerializer
 
     def base_queryset(self):
-        return ApprovalRequest.objects.select_related("submitted_by", "department").prefetch_related(
-            "steps__position", "steps__decided_by", "events__actor"
-        )
+        return ApprovalRequest.objects.select_related(
+            "submitted_by", "department"
+        ).prefetch_related("steps__position", "steps__decided_by", "events__actor")
 
     def get_queryset(self):
         if self.action != "list":

@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and authority")
 
     def ready(self):
-        from . import signals  # noqa: F401  (audit of logins)
+        from . import schema, signals  # noqa: F401  (OpenAPI auth scheme; audit of logins)

@@ -44,5 +44,7 @@ def get_visible_or_404(queryset, user, *, request=None, **lookup):
         if request is not None and model._default_manager.filter(**lookup).exists():
             from .services.audit import audit_refused_access
 
-            audit_refused_access(request=request, reason="out_of_scope", target=model, lookup=lookup)
+            audit_refused_access(
+                request=request, reason="out_of_scope", target=model, lookup=lookup
+            )
         raise Http404

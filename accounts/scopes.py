@@ -38,7 +38,7 @@ class ScopeSpec:
     #: further user FK paths that make a record the user's own (owner, handler, ...).
     users: tuple[str, ...] = ()
     #: extra "own" rule for special models: a callable user -> Q.
-    extra: Callable | None = field(default=None, compare=False)
+    extra_own: Callable | None = field(default=None, compare=False)
 
 
 def _customer_model():
@@ -72,8 +72,8 @@ def own_q(spec: ScopeSpec, user) -> Q:
         q |= Q(**{spec.creator: user})
     for path in spec.users:
         q |= Q(**{path: user})
-    if spec.extra is not None:
-        q |= spec.extra(user)
+    if spec.extra_own is not None:
+        q |= spec.extra_own(user)
     return q
 
 

@@ -76,8 +76,17 @@ class MeSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = [
-            "id", "username", "name", "email", "phone", "language", "department", "position",
-            "region", "data_scope", "permissions",
+            "id",
+            "username",
+            "name",
+            "email",
+            "phone",
+            "language",
+            "department",
+            "position",
+            "region",
+            "data_scope",
+            "permissions",
         ]
 
     def get_permissions(self, obj) -> list[str]:
@@ -92,13 +101,21 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 class ApprovalStepSerializer(serializers.ModelSerializer):
     position_name = serializers.CharField(source="position.name", read_only=True)
-    decided_by_name = serializers.CharField(source="decided_by.__str__", read_only=True, default=None)
+    decided_by_name = serializers.CharField(
+        source="decided_by.__str__", read_only=True, default=None
+    )
 
     class Meta:
         model = ApprovalStep
         fields = [
-            "sequence", "position", "position_name", "status", "decided_by", "decided_by_name",
-            "decided_at", "comment",
+            "sequence",
+            "position",
+            "position_name",
+            "status",
+            "decided_by",
+            "decided_by_name",
+            "decided_at",
+            "comment",
         ]
 
 
@@ -118,9 +135,21 @@ class ApprovalRequestSerializer(serializers.ModelSerializer):
     class Meta:
         model = ApprovalRequest
         fields = [
-            "id", "document_type", "object_id", "title", "amount", "department",
-            "submitted_by", "submitted_by_name", "status", "current_step", "version",
-            "submitted_at", "decided_at", "steps", "events",
+            "id",
+            "document_type",
+            "object_id",
+            "title",
+            "amount",
+            "department",
+            "submitted_by",
+            "submitted_by_name",
+            "status",
+            "current_step",
+            "version",
+            "submitted_at",
+            "decided_at",
+            "steps",
+            "events",
         ]
 
 

@@ -107,9 +107,7 @@ class HomeView(TemplateView):
         ctx["recent_notifications"] = list(Notification.objects.for_user(user)[:6])
         if user.has_perm("customers.view_customer"):
             visible = Customer.objects.visible_to(user)
-            by_status = dict(
-                visible.values_list("status").annotate(n=Count("pk")).order_by()
-            )
+            by_status = dict(visible.values_list("status").annotate(n=Count("pk")).order_by())
             ctx["customer_counts"] = by_status
             ctx["customer_total"] = sum(
                 n for status, n in by_status.items() if status != "terminated"
@@ -188,7 +186,9 @@ def approval_detail(request, pk):
                     )
                     messages.success(
                         request,
-                        _("Approved.") if action == "approve" else _("Rejected; the author was told."),
+                        _("Approved.")
+                        if action == "approve"
+                        else _("Rejected; the author was told."),
                     )
                 return redirect("approvals:detail", pk=approval.pk)
             except ValidationError as exc:
@@ -242,6 +242,4 @@ def permission_denied(request, exception=None):
 
     audit_refused_access(request=request, reason="forbidden")
     template = loader.get_template("403.html")
-    return HttpResponse(
-        template.render({"message": str(exception or "")}, request), status=403
-    )
+    return HttpResponse(template.render({"message": str(exception or "")}, request), status=403)

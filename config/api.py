@@ -141,9 +141,7 @@ class StrictFieldsMixin:
 
     def to_internal_value(self, data):
         if isinstance(data, dict):
-            writable = {
-                name for name, field in self.fields.items() if not field.read_only
-            }
+            writable = {name for name, field in self.fields.items() if not field.read_only}
             extra = sorted(set(data) - writable)
             if extra:
                 raise serializers.ValidationError(

@@ -1,5 +1,4 @@
 from django.urls import include, path
-from knox import views as knox_views
 from rest_framework.routers import DefaultRouter
 
 from accounts import apis as accounts_apis
@@ -21,8 +20,8 @@ router.register("certifications", customers_apis.CertificationViewSet, basename=
 app_name = "api"
 urlpatterns = [
     path("auth/token/", accounts_apis.TokenLoginView.as_view(), name="token"),
-    path("auth/logout/", knox_views.LogoutView.as_view(), name="logout"),
-    path("auth/logout-all/", knox_views.LogoutAllView.as_view(), name="logout-all"),
+    path("auth/logout/", accounts_apis.LogoutView.as_view(), name="logout"),
+    path("auth/logout-all/", accounts_apis.LogoutAllView.as_view(), name="logout-all"),
     path("users/me/", accounts_apis.MeView.as_view(), name="me"),
     path("", include(router.urls)),
 ]

@@ -48,7 +48,8 @@ def export_response(*, queryset, columns: list[Column], basename: str, fmt: str)
     limit = settings.KAMCRM["EXPORT_MAX_ROWS"]
     if queryset.count() > limit:
         raise ApplicationError(
-            _("The export would have more than %(limit)d rows; narrow the filters.") % {"limit": limit}
+            _("The export would have more than %(limit)d rows; narrow the filters.")
+            % {"limit": limit}
         )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     filename = f"{basename}-{stamp}.{fmt}"

@@ -5,8 +5,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from accounts.services.approvals import request_for
 from accounts.serializers import ApprovalRequestSerializer
+from accounts.services.approvals import request_for
 from config.api import PositionPermissions, ScopedViewSetMixin
 from config.exports import export_response
 
@@ -110,7 +110,9 @@ class CustomerViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         serializer = ReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         customer = services.customer_set_dormant(
-            actor=request.user, customer=self.get_object(), reason=serializer.validated_data["reason"]
+            actor=request.user,
+            customer=self.get_object(),
+            reason=serializer.validated_data["reason"],
         )
         return self._out(customer)
 
@@ -120,7 +122,9 @@ class CustomerViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         serializer = ReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         customer = services.customer_reactivate(
-            actor=request.user, customer=self.get_object(), reason=serializer.validated_data["reason"]
+            actor=request.user,
+            customer=self.get_object(),
+            reason=serializer.validated_data["reason"],
         )
         return self._out(customer)
 
@@ -131,7 +135,9 @@ class CustomerViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         serializer = ReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         customer = services.customer_terminate(
-            actor=request.user, customer=self.get_object(), reason=serializer.validated_data["reason"]
+            actor=request.user,
+            customer=self.get_object(),
+            reason=serializer.validated_data["reason"],
         )
         return self._out(customer)
 
@@ -246,7 +252,10 @@ class TeamMemberViewSet(
         data = serializer.validated_data
         customer = _visible_customer(request, data["customer"])
         member = services.team_member_add(
-            actor=request.user, customer=customer, user=data["user"], role=data.get("role", "co_owner")
+            actor=request.user,
+            customer=customer,
+            user=data["user"],
+            role=data.get("role", "co_owner"),
         )
         return Response(TeamMemberSerializer(member).data, status=status.HTTP_201_CREATED)
 

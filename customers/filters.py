@@ -20,9 +20,7 @@ from .validators import normalize_credit_code
 
 
 class CustomerFilter(django_filters.FilterSet):
-    search = django_filters.CharFilter(
-        label=_("Search"), method="filter_search", max_length=100
-    )
+    search = django_filters.CharFilter(label=_("Search"), method="filter_search", max_length=100)
     grade = django_filters.MultipleChoiceFilter(label=_("grade"), choices=Grade.choices)
     relationship_class = django_filters.MultipleChoiceFilter(
         label=_("relationship class"), choices=RelationshipClass.choices
@@ -71,8 +69,16 @@ class CustomerFilter(django_filters.FilterSet):
     class Meta:
         model = Customer
         fields = [
-            "search", "grade", "relationship_class", "status", "customer_type", "owner",
-            "region", "industry", "department", "no_owner",
+            "search",
+            "grade",
+            "relationship_class",
+            "status",
+            "customer_type",
+            "owner",
+            "region",
+            "industry",
+            "department",
+            "no_owner",
         ]
 
     def __init__(self, *args, **kwargs):

@@ -214,8 +214,7 @@ class Customer(TimeStampedModel):
                 name="customer_capital_not_negative",
             ),
             models.CheckConstraint(
-                condition=Q(code__isnull=True)
-                | Q(status__in=["active", "dormant", "terminated"]),
+                condition=Q(code__isnull=True) | Q(status__in=["active", "dormant", "terminated"]),
                 name="customer_code_only_when_certified",
             ),
         ]

@@ -31,9 +31,7 @@ def customer_list(*, actor: User, filters: dict | None = None) -> QuerySet[Custo
 
 
 def customer_get(*, actor: User, pk, request=None) -> Customer:
-    return get_visible_or_404(
-        Customer.objects.with_list_relations(), actor, request=request, pk=pk
-    )
+    return get_visible_or_404(Customer.objects.with_list_relations(), actor, request=request, pk=pk)
 
 
 def contact_list(*, actor: User, filters: dict | None = None) -> QuerySet[Contact]:
@@ -82,7 +80,9 @@ def _diff_records(records, label: str) -> list[HistoryEntry]:
         obj_id = record.id
         prev = previous_by_id.get(obj_id)
         fields = [
-            f for f in record.instance_type._meta.fields if f.name in {h.name for h in record._meta.fields}
+            f
+            for f in record.instance_type._meta.fields
+            if f.name in {h.name for h in record._meta.fields}
         ]
         changes = []
         if prev is not None and record.history_type == "~":
@@ -91,7 +91,9 @@ def _diff_records(records, label: str) -> list[HistoryEntry]:
                     continue
                 old, new = getattr(prev, field.attname), getattr(record, field.attname)
                 if old != new:
-                    changes.append((str(field.verbose_name), _display(prev, field), _display(record, field)))
+                    changes.append(
+                        (str(field.verbose_name), _display(prev, field), _display(record, field))
+                    )
             if not changes:
                 previous_by_id[obj_id] = record
                 continue
@@ -111,9 +113,19 @@ def _diff_records(records, label: str) -> list[HistoryEntry]:
 
 def customer_history(*, customer: Customer) -> list[HistoryEntry]:
     """Every change to the archive, its contacts and its team, newest first."""
-    archive = customer.history.select_related("history_user", "owner", "region", "industry", "department").order_by("history_date", "history_id")
-    contacts = Contact.history.filter(customer_id=customer.pk).select_related("history_user").order_by("history_date", "history_id")
-    team = CustomerTeamMember.history.filter(customer_id=customer.pk).select_related("history_user", "user").order_by("history_date", "history_id")
+    archive = customer.history.select_related(
+        "history_user", "owner", "region", "industry", "department"
+    ).order_by("history_date", "history_id")
+    contacts = (
+        Contact.history.filter(customer_id=customer.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    team = (
+        CustomerTeamMember.history.filter(customer_id=customer.pk)
+        .select_related("history_user", "user")
+        .order_by("history_date", "history_id")
+    )
     entries = (
         _diff_records(list(archive), "")
         + _diff_records(list(contacts), str(Contact._meta.verbose_name))
@@ -139,17 +151,19 @@ def customer_detail(*, actor: User, pk, request=None) -> CustomerDetail:
     certifications = list(
         CertificationApplication.objects.filter(customer=customer).select_related("created_by")
     )
-    open_cert = next((c for c in certifications if c.approval_status in ("submitted", "rejected", "draft")), None)
+    open_cert = next(
+        (c for c in certifications if c.approval_status in ("submitted", "rejected", "draft")), None
+    )
     approval = request_for(open_cert) if open_cert is not None else None
     return CustomerDetail(
         customer=customer,
         contacts=list(Contact.objects.filter(customer=customer)),
         team=list(
-            CustomerTeamMember.objects.filter(customer=customer).select_related("user", "user__position")
+            CustomerTeamMember.objects.filter(customer=customer).select_related(
+                "user", "user__position"
+            )
         ),
-        surveys=list(
-            CustomerSurvey.objects.filter(customer=customer).select_related("created_by")
-        ),
+        surveys=list(CustomerSurvey.objects.filter(customer=customer).select_related("created_by")),
         certifications=certifications,
         approval=approval,
         history=customer_history(customer=customer),

@@ -22,11 +22,34 @@ class CustomerSerializer(serializers.ModelSerializer):
     class Meta:
         model = Customer
         fields = [
-            "id", "code", "name", "credit_code", "legal_representative", "address", "postcode",
-            "phone", "fax", "business_scope", "registered_capital", "industry", "industry_name",
-            "region", "region_name", "department", "customer_type", "grade",
-            "relationship_class", "credit_rating", "status", "status_reason", "owner",
-            "owner_name", "co_owners", "certified_at", "created_at", "updated_at",
+            "id",
+            "code",
+            "name",
+            "credit_code",
+            "legal_representative",
+            "address",
+            "postcode",
+            "phone",
+            "fax",
+            "business_scope",
+            "registered_capital",
+            "industry",
+            "industry_name",
+            "region",
+            "region_name",
+            "department",
+            "customer_type",
+            "grade",
+            "relationship_class",
+            "credit_rating",
+            "status",
+            "status_reason",
+            "owner",
+            "owner_name",
+            "co_owners",
+            "certified_at",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = fields
 
@@ -39,16 +62,31 @@ class CustomerInputSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     assign customers can name somebody else); ``code``/``status`` are never writable."""
 
     owner = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(is_active=True), required=False, allow_null=True,
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
         label=_("account manager"),
     )
 
     class Meta:
         model = Customer
         fields = [
-            "name", "credit_code", "legal_representative", "address", "postcode", "phone",
-            "fax", "business_scope", "registered_capital", "industry", "region",
-            "customer_type", "grade", "relationship_class", "credit_rating", "owner",
+            "name",
+            "credit_code",
+            "legal_representative",
+            "address",
+            "postcode",
+            "phone",
+            "fax",
+            "business_scope",
+            "registered_capital",
+            "industry",
+            "region",
+            "customer_type",
+            "grade",
+            "relationship_class",
+            "credit_rating",
+            "owner",
         ]
         # uniqueness and the credit-code check are the service's (one path, clear messages)
         extra_kwargs = {"credit_code": {"validators": []}}
@@ -82,8 +120,20 @@ class ContactSerializer(serializers.ModelSerializer):
     class Meta:
         model = Contact
         fields = [
-            "id", "customer", "name", "title", "role", "phone", "mobile", "email", "wechat",
-            "birthday", "is_primary", "notes", "created_at", "updated_at",
+            "id",
+            "customer",
+            "name",
+            "title",
+            "role",
+            "phone",
+            "mobile",
+            "email",
+            "wechat",
+            "birthday",
+            "is_primary",
+            "notes",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = fields
 
@@ -92,8 +142,17 @@ class ContactInputSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = Contact
         fields = [
-            "customer", "name", "title", "role", "phone", "mobile", "email", "wechat",
-            "birthday", "is_primary", "notes",
+            "customer",
+            "name",
+            "title",
+            "role",
+            "phone",
+            "mobile",
+            "email",
+            "wechat",
+            "birthday",
+            "is_primary",
+            "notes",
         ]
         validators: list = []  # one primary contact: the service moves the flag
 
@@ -102,8 +161,15 @@ class SurveySerializer(StrictFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = CustomerSurvey
         fields = [
-            "id", "customer", "kind", "survey_date", "participants", "findings", "conclusion",
-            "created_by", "created_at",
+            "id",
+            "customer",
+            "kind",
+            "survey_date",
+            "participants",
+            "findings",
+            "conclusion",
+            "created_by",
+            "created_at",
         ]
         read_only_fields = ["id", "created_by", "created_at"]
 
@@ -112,9 +178,17 @@ class CertificationSerializer(serializers.ModelSerializer):
     class Meta:
         model = CertificationApplication
         fields = [
-            "id", "customer", "reasons", "trading_policy", "goods_and_amounts",
-            "expected_annual_amount", "survey_summary", "approval_status", "created_by",
-            "created_at", "updated_at",
+            "id",
+            "customer",
+            "reasons",
+            "trading_policy",
+            "goods_and_amounts",
+            "expected_annual_amount",
+            "survey_summary",
+            "approval_status",
+            "created_by",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = fields
 
@@ -123,8 +197,12 @@ class CertificationInputSerializer(StrictFieldsMixin, serializers.ModelSerialize
     class Meta:
         model = CertificationApplication
         fields = [
-            "customer", "reasons", "trading_policy", "goods_and_amounts",
-            "expected_annual_amount", "survey_summary",
+            "customer",
+            "reasons",
+            "trading_policy",
+            "goods_and_amounts",
+            "expected_annual_amount",
+            "survey_summary",
         ]
 
 

@@ -155,7 +155,9 @@ def _save_checked(obj, *, actor, reason: str = "", **save_kwargs):
     except IntegrityError as exc:
         message = str(exc).lower()
         if "credit_code" in message:
-            raise ValidationError({"credit_code": _("A customer with this credit code already exists.")})
+            raise ValidationError(
+                {"credit_code": _("A customer with this credit code already exists.")}
+            )
         if "name_key" in message:
             raise ValidationError({"name": _("This customer already exists.")})
         raise
@@ -204,7 +206,9 @@ def customer_update(*, actor: User, customer: Customer, **data) -> Customer:
 
 
 @transaction.atomic
-def customer_assign(*, actor: User, customer: Customer, owner: User | None, reason: str = "") -> Customer:
+def customer_assign(
+    *, actor: User, customer: Customer, owner: User | None, reason: str = ""
+) -> Customer:
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     if not policies.can_assign_customer(actor, customer):
         _deny()
@@ -217,7 +221,9 @@ def customer_assign(*, actor: User, customer: Customer, owner: User | None, reas
     if owner is not None and owner.department_id:
         customer.department_id = owner.department_id
     _save_checked(
-        customer, actor=actor, reason=reason or _("Reassigned"),
+        customer,
+        actor=actor,
+        reason=reason or _("Reassigned"),
         update_fields=["owner", "department", "updated_at"],
     )
     recipients = [u for u in (owner, previous) if u is not None and u != actor]
@@ -233,7 +239,9 @@ def customer_assign(*, actor: User, customer: Customer, owner: User | None, reas
     return customer
 
 
-def customer_change_status(*, actor: User, customer: Customer, to: str, reason: str = "", **fields) -> Customer:
+def customer_change_status(
+    *, actor: User, customer: Customer, to: str, reason: str = "", **fields
+) -> Customer:
     """Lock, check the lifecycle map, save the status with history. Callers check policy."""
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     if customer.status == to:
@@ -263,14 +271,18 @@ def customer_change_status(*, actor: User, customer: Customer, to: str, reason: 
 def customer_set_dormant(*, actor: User, customer: Customer, reason: str = "") -> Customer:
     if not policies.can_edit_customer(actor, customer):
         _deny()
-    return customer_change_status(actor=actor, customer=customer, to=CustomerStatus.DORMANT, reason=reason)
+    return customer_change_status(
+        actor=actor, customer=customer, to=CustomerStatus.DORMANT, reason=reason
+    )
 
 
 @transaction.atomic
 def customer_reactivate(*, actor: User, customer: Customer, reason: str = "") -> Customer:
     if not policies.can_edit_customer(actor, customer):
         _deny()
-    return customer_change_status(actor=actor, customer=customer, to=CustomerStatus.ACTIVE, reason=reason)
+    return customer_change_status(
+        actor=actor, customer=customer, to=CustomerStatus.ACTIVE, reason=reason
+    )
 
 
 @transaction.atomic
@@ -281,7 +293,9 @@ def customer_terminate(*, actor: User, customer: Customer, reason: str) -> Custo
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for terminating the relationship.")})
-    return customer_change_status(actor=actor, customer=customer, to=CustomerStatus.TERMINATED, reason=reason)
+    return customer_change_status(
+        actor=actor, customer=customer, to=CustomerStatus.TERMINATED, reason=reason
+    )
 
 
 @transaction.atomic
@@ -292,11 +306,17 @@ def customer_delete(*, actor: User, customer: Customer) -> None:
         _deny()
     if customer.status != CustomerStatus.PROSPECT or customer.code:
         raise ValidationError(
-            _("Only prospects can be deleted. Terminate this customer instead; its archive is kept.")
+            _(
+                "Only prospects can be deleted. Terminate this customer instead; "
+                "its archive is kept."
+            )
         )
     if customer.certifications.exclude(approval_status="draft").exists():
         raise ValidationError(
-            _("This prospect has a certification history and cannot be deleted. Terminate it instead.")
+            _(
+                "This prospect has a certification history and cannot be deleted. "
+                "Terminate it instead."
+            )
         )
     customer._history_user = actor
     customer.delete()
@@ -306,11 +326,15 @@ def customer_delete(*, actor: User, customer: Customer) -> None:
 
 
 @transaction.atomic
-def team_member_add(*, actor: User, customer: Customer, user: User, role: str) -> CustomerTeamMember:
+def team_member_add(
+    *, actor: User, customer: Customer, user: User, role: str
+) -> CustomerTeamMember:
     if not policies.can_edit_customer(actor, customer):
         _deny()
     if user == customer.owner:
-        raise ValidationError({"user": _("The account manager is already responsible for this customer.")})
+        raise ValidationError(
+            {"user": _("The account manager is already responsible for this customer.")}
+        )
     if not user.is_active:
         raise ValidationError({"user": _("This user is not active.")})
     member = CustomerTeamMember(customer=customer, user=user, role=role)
@@ -347,16 +371,22 @@ def _apply_contact(contact: Contact, data: dict) -> None:
         setattr(contact, field, value)
     if not any([contact.phone, contact.mobile, contact.email, contact.wechat]):
         raise ValidationError(
-            {"mobile": _("Give at least one way to reach the contact (phone, mobile, e-mail or WeChat).")}
+            {
+                "mobile": _(
+                    "Give at least one way to reach the contact (phone, mobile, e-mail or WeChat)."
+                )
+            }
         )
 
 
 def _save_contact(contact: Contact, actor: User) -> Contact:
     contact.full_clean(exclude=["customer"])
     if contact.is_primary:
-        for other in Contact.objects.select_for_update().filter(
-            customer_id=contact.customer_id, is_primary=True
-        ).exclude(pk=contact.pk):
+        for other in (
+            Contact.objects.select_for_update()
+            .filter(customer_id=contact.customer_id, is_primary=True)
+            .exclude(pk=contact.pk)
+        ):
             other.is_primary = False
             other._history_user = actor
             other.save(update_fields=["is_primary", "updated_at"])

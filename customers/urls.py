@@ -19,6 +19,14 @@ urlpatterns = [
     path("contacts/<int:contact_pk>/delete/", views.contact_delete, name="contact-delete"),
     path("<int:pk>/surveys/new/", views.survey_create, name="survey-create"),
     path("<int:pk>/certification/new/", views.certification_create, name="certification-create"),
-    path("certifications/<int:cert_pk>/edit/", views.certification_update, name="certification-update"),
-    path("certifications/<int:cert_pk>/submit/", views.certification_submit, name="certification-submit"),
+    path(
+        "certifications/<int:cert_pk>/edit/",
+        views.certification_update,
+        name="certification-update",
+    ),
+    path(
+        "certifications/<int:cert_pk>/submit/",
+        views.certification_submit,
+        name="certification-submit",
+    ),
 ]

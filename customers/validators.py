@@ -14,7 +14,8 @@ _CREDIT_CODE_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{1
 
 def credit_code_check_char(first17: str) -> str:
     total = sum(
-        CREDIT_CODE_ALPHABET.index(ch) * w for ch, w in zip(first17, CREDIT_CODE_WEIGHTS, strict=True)
+        CREDIT_CODE_ALPHABET.index(ch) * w
+        for ch, w in zip(first17, CREDIT_CODE_WEIGHTS, strict=True)
     )
     return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
 
@@ -33,15 +34,19 @@ def validate_credit_code(value: str) -> None:
         )
     if not _CREDIT_CODE_RE.match(code):
         raise ValidationError(
-            _("The unified social credit code contains characters that are not allowed "
-              "(letters I, O, S, V, Z are never used; characters 3–8 are digits)."),
+            _(
+                "The unified social credit code contains characters that are not allowed "
+                "(letters I, O, S, V, Z are never used; characters 3–8 are digits)."
+            ),
             code="credit_code_chars",
         )
     expected = credit_code_check_char(code[:17])
     if code[17] != expected:
         raise ValidationError(
-            _("The check character of this unified social credit code is wrong "
-              "(GB 32100): please check the code for typing errors."),
+            _(
+                "The check character of this unified social credit code is wrong "
+                "(GB 32100): please check the code for typing errors."
+            ),
             code="credit_code_check",
         )
 

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -29,7 +28,7 @@ from .forms import (
     SurveyForm,
     TeamMemberForm,
 )
-from .models import CertificationApplication, Contact, Customer, CustomerTeamMember
+from .models import Contact, Customer, CustomerTeamMember
 
 PAGE_SIZES = (25, 50, 100)
 
@@ -46,7 +45,7 @@ def _page_size(request) -> int:
 @permission_required(policies.VIEW, raise_exception=True)
 def customer_list(request):
     base = Customer.objects.visible_to(request.user).with_list_relations()
-    filterset = CustomerFilter(request.GET or None, queryset=base)
+    filterset = CustomerFilter(request.GET, queryset=base)
     queryset = filterset.qs if filterset.is_valid() else base.none()
     paginator = Paginator(queryset, _page_size(request))
     page = paginator.get_page(request.GET.get("page"))
@@ -70,7 +69,7 @@ def customer_list(request):
 @permission_required(policies.EXPORT, raise_exception=True)
 def customer_export(request):
     base = Customer.objects.visible_to(request.user).with_list_relations()
-    filterset = CustomerFilter(request.GET or None, queryset=base)
+    filterset = CustomerFilter(request.GET, queryset=base)
     if not filterset.is_valid():
         messages.error(request, _("The filters are not valid; nothing was exported."))
         return redirect("customers:list")
@@ -93,8 +92,10 @@ def customer_create(request):
     form = CustomerForm(request.POST or None, actor=request.user, can_assign=can_assign)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        owner = data.pop("owner", None) if can_assign else (
-            request.user if request.user.data_scope == "own" else None
+        owner = (
+            data.pop("owner", None)
+            if can_assign
+            else (request.user if request.user.data_scope == "own" else None)
         )
         try:
             customer = services.customer_create(actor=request.user, owner=owner, **data)
@@ -119,7 +120,8 @@ def customer_detail(request, pk):
             "d": detail,
             "customer": customer,
             "can_edit": policies.can_edit_customer(user, customer),
-            "can_delete": policies.can_delete_customer(user, customer) and customer.status == "prospect",
+            "can_delete": policies.can_delete_customer(user, customer)
+            and customer.status == "prospect",
             "can_assign": policies.can_assign_customer(user, customer),
             "can_add_contact": policies.can_add_contacts(user, customer),
             "can_edit_contact": policies.can_edit_contacts(user, customer),
@@ -137,7 +139,9 @@ def customer_update(request, pk):
     customer = selectors.customer_get(actor=request.user, pk=pk, request=request)
     if not policies.can_edit_customer(request.user, customer):
         raise PermissionDenied
-    form = CustomerForm(request.POST or None, instance=customer, actor=request.user, show_owner=False)
+    form = CustomerForm(
+        request.POST or None, instance=customer, actor=request.user, show_owner=False
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.customer_update(actor=request.user, customer=customer, **form.cleaned_data)
@@ -192,7 +196,9 @@ def customer_status(request, pk):
 @permission_required(policies.ASSIGN, raise_exception=True)
 def customer_assign(request, pk):
     customer = selectors.customer_get(actor=request.user, pk=pk, request=request)
-    form = AssignForm(request.POST or None, actor=request.user, initial={"owner": customer.owner_id})
+    form = AssignForm(
+        request.POST or None, actor=request.user, initial={"owner": customer.owner_id}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.customer_assign(
@@ -407,5 +413,3 @@ def certification_submit(request, cert_pk):
     else:
         messages.success(request, _("The application was submitted for approval."))
     return redirect("customers:detail", pk=application.customer_id)
-
-

@@ -81,7 +81,7 @@ class ApprovalAuthority(models.Model):
 
 
 def _approval_request_own_q(user) -> Q:
-    """"Own" approval requests besides the author's: decided by the user, or with a step of
+    """ "Own" approval requests besides the author's: decided by the user, or with a step of
     the user's position in the user's department tree."""
     q = Q(pk__in=ApprovalStep.objects.filter(decided_by=user).values("request_id"))
     if user.position_id and user.department_id:
@@ -94,8 +94,10 @@ def _approval_request_own_q(user) -> Q:
 
 class ApprovalRequest(models.Model):
     data_scope_spec = ScopeSpec(
-        customer=None, department="department", creator="submitted_by",
-        extra=_approval_request_own_q,
+        customer=None,
+        department="department",
+        creator="submitted_by",
+        extra_own=_approval_request_own_q,
     )
 
     class Status(models.TextChoices):

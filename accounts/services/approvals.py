@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -246,14 +246,19 @@ def approval_submit(*, actor: User, document: Approvable, comment: str = "") -> 
     for step in steps:
         if not eligible_approvers(request, step).exists():
             raise ApplicationError(
-                _("Nobody holds the position %(position)s for %(department)s, so this cannot "
-                  "be approved. Ask the administrator.")
+                _(
+                    "Nobody holds the position %(position)s for %(department)s, so this cannot "
+                    "be approved. Ask the administrator."
+                )
                 % {"position": step.position, "department": department}
             )
     document.approval_status = ApprovalState.SUBMITTED
     document.save(update_fields=["approval_status"])
     ApprovalEvent.objects.create(
-        request=request, step=None, actor=actor, action=ApprovalEvent.Action.SUBMITTED,
+        request=request,
+        step=None,
+        actor=actor,
+        action=ApprovalEvent.Action.SUBMITTED,
         comment=comment,
     )
     handler.on_submitted(actor=actor, document=document)
@@ -324,7 +329,10 @@ def approval_decide(
         document.approval_status = ApprovalState.REJECTED
         document.save(update_fields=["approval_status"])
         ApprovalEvent.objects.create(
-            request=request, step=step, actor=actor, action=ApprovalEvent.Action.REJECTED,
+            request=request,
+            step=step,
+            actor=actor,
+            action=ApprovalEvent.Action.REJECTED,
             comment=comment,
         )
         handler.on_rejected(actor=actor, document=document, comment=comment)
@@ -342,7 +350,10 @@ def approval_decide(
     step.status = ApprovalStep.Status.APPROVED
     step.save(update_fields=["status", "decided_by", "decided_at", "comment"])
     ApprovalEvent.objects.create(
-        request=request, step=step, actor=actor, action=ApprovalEvent.Action.APPROVED,
+        request=request,
+        step=step,
+        actor=actor,
+        action=ApprovalEvent.Action.APPROVED,
         comment=comment,
     )
     next_step = request.steps.filter(sequence=request.current_step + 1).first()

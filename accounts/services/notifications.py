@@ -16,7 +16,6 @@ from django.utils import timezone, translation
 
 from accounts.models import Notification, User
 
-
 _email_suppressed: ContextVar[bool] = ContextVar("kam_email_suppressed", default=False)
 
 

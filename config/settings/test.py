@@ -14,7 +14,8 @@ AXES_ENABLED = True
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not :memory:, so that tests with several connections (threads) see one database.
+    # per process, so that parallel runs (xdist workers, two checkouts) never share a file
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{worker}.sqlite3")}
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{worker}-{os.getpid()}.sqlite3")}
 
 MEDIA_ROOT = str(VAR_DIR / "test-media")

@@ -5,6 +5,7 @@ resets the demo passwords."""
 import random
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -61,7 +62,9 @@ class Command(BaseCommand):
     # --- organisation -------------------------------------------------------------------------
 
     def _org(self, password):
-        company, _ = Department.objects.get_or_create(code="company", defaults={"name": "华辰科技股份有限公司"})
+        company, _ = Department.objects.get_or_create(
+            code="company", defaults={"name": "华辰科技股份有限公司"}
+        )
         depts = {"company": company}
         for code, name in (("ka", "大客户部"), ("service", "客户服务中心"), ("finance", "财务部")):
             depts[code], _ = Department.objects.get_or_create(
@@ -117,17 +120,24 @@ class Command(BaseCommand):
             owner = users["am1"] if region_code == "bj" else users["am2"]
             roll = rng.random()
             stage = (
-                "active" if roll < 0.55 else
-                "prospect" if roll < 0.72 else
-                "review" if roll < 0.76 else
-                "dormant" if roll < 0.86 else
-                "terminated" if roll < 0.91 else
-                "pool"
+                "active"
+                if roll < 0.55
+                else "prospect"
+                if roll < 0.72
+                else "review"
+                if roll < 0.76
+                else "dormant"
+                if roll < 0.86
+                else "terminated"
+                if roll < 0.91
+                else "pool"
             )
             grade = rng.choices([Grade.A, Grade.B, Grade.C, Grade.D], weights=[1, 3, 5, 2])[0]
             data = {
                 "name": name,
-                "credit_code": credit_code(rng, division) if stage != "prospect" or rng.random() < 0.6 else "",
+                "credit_code": credit_code(rng, division)
+                if stage != "prospect" or rng.random() < 0.6
+                else "",
                 "legal_representative": person_name(rng),
                 "address": f"{city}市{rng.choice(WORDS)}路{rng.randrange(1, 999)}号",
                 "postcode": division[:2] + "00" + f"{rng.randrange(0, 99):02d}",
@@ -142,7 +152,7 @@ class Command(BaseCommand):
             }
             try:
                 customer = services.customer_create(actor=owner, owner=owner, **data)
-            except Exception:  # noqa: BLE001 — a generated name clashed after normalisation
+            except ValidationError:  # a generated name clashed after normalisation
                 continue
             made += 1
             self._contacts(rng, customer, owner)
@@ -150,21 +160,35 @@ class Command(BaseCommand):
                 request = self._certification(rng, customer, owner)
                 while request.status == "pending":
                     step = request.steps.get(sequence=request.current_step)
-                    approver = users["director"] if step.position.code == "sales_director" else manager
+                    approver = (
+                        users["director"] if step.position.code == "sales_director" else manager
+                    )
                     request = approval_decide(
-                        actor=approver, request_id=request.pk, decision=Decision.APPROVE,
+                        actor=approver,
+                        request_id=request.pk,
+                        decision=Decision.APPROVE,
                         comment="同意认定。",
                     )
                 if stage == "pool":
-                    services.customer_assign(actor=manager, customer=customer, owner=None,
-                                             reason="客户经理调整，回收至公海")
+                    services.customer_assign(
+                        actor=manager,
+                        customer=customer,
+                        owner=None,
+                        reason="客户经理调整，回收至公海",
+                    )
                 elif stage == "dormant":
-                    services.customer_set_dormant(actor=manager, customer=customer, reason="一年以上无订单")
+                    services.customer_set_dormant(
+                        actor=manager, customer=customer, reason="一年以上无订单"
+                    )
                 elif stage == "terminated":
-                    services.customer_terminate(actor=manager, customer=customer, reason="客户经营异常，交易终止")
+                    services.customer_terminate(
+                        actor=manager, customer=customer, reason="客户经营异常，交易终止"
+                    )
                 if grade in (Grade.A, Grade.B) and rng.random() < 0.6:
                     other = am[1] if owner == am[0] else am[0]
-                    services.team_member_add(actor=manager, customer=customer, user=other, role="co_owner")
+                    services.team_member_add(
+                        actor=manager, customer=customer, user=other, role="co_owner"
+                    )
             elif stage == "review":
                 self._certification(rng, customer, owner)
         self.stdout.write(f"Created {made} demo customers.")
@@ -187,7 +211,9 @@ class Command(BaseCommand):
     def _certification(self, rng, customer, owner):
         today = timezone.localdate()
         if not customer.credit_code:
-            services.customer_update(actor=owner, customer=customer, credit_code=credit_code(rng, "110108"))
+            services.customer_update(
+                actor=owner, customer=customer, credit_code=credit_code(rng, "110108")
+            )
         for kind in (CustomerSurvey.Kind.CREDIT, CustomerSurvey.Kind.ON_SITE):
             services.survey_record(
                 actor=owner,
@@ -211,6 +237,8 @@ class Command(BaseCommand):
         return request_for(application)
 
     def _print_logins(self, password):
-        self.stdout.write(self.style.SUCCESS("Demo logins (password: %s):" % password))
+        self.stdout.write(self.style.SUCCESS(f"Demo logins (password: {password}):"))
         for username, name, position, _dept, _region in USERS:
-            self.stdout.write(f"  {username:<12} {name}  {Position.objects.get(code=position).name}")
+            self.stdout.write(
+                f"  {username:<12} {name}  {Position.objects.get(code=position).name}"
+            )
