@@ -13,6 +13,7 @@ from config.api import ScopedViewSetMixin
 
 from .authentication import ExpiringTokenAuthentication
 from .models import ApprovalRequest, AuditEvent, Department, Notification, Position, Region, User
+from .selectors import colleagues
 from .serializers import (
     ApprovalDecisionSerializer,
     ApprovalRequestSerializer,
@@ -114,13 +115,7 @@ class UserViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = User.objects.none()  # for the schema; get_queryset() scopes
 
     def get_queryset(self):
-        user = self.request.user
-        qs = User.objects.filter(is_active=True).order_by("username")
-        if user.data_scope == "all":
-            return qs
-        if user.department_id:
-            return qs.filter(department__path__startswith=user.department.path)
-        return qs.filter(pk=user.pk)
+        return colleagues(self.request.user).order_by("username")
 
 
 class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):

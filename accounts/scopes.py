@@ -4,8 +4,9 @@ Every model whose records belong to a customer declares a :class:`ScopeSpec` and
 :class:`ScopedQuerySet`; ``Model.objects.visible_to(user)`` is then the only way HTML views,
 API viewsets, exports, search and dashboards read it:
 
-- **own**: records of customers the user owns or is a team member of, plus records the user
-  created (and records naming the user in one of ``ScopeSpec.users``, e.g. a handler);
+- **own**: the user's customers (owned, on the team, or created by the user) and their
+  records, plus records the user created (and records naming the user in one of
+  ``ScopeSpec.users``, e.g. a handler);
 - **department**: all of the above, plus everything in the user's department and below;
 - **all**: everything.
 
@@ -46,14 +47,19 @@ def _customer_model():
 
 
 def owned_customers(user) -> models.QuerySet:
-    """Ids of the customers the user owns or is a team member of (a subquery)."""
+    """Ids of the user's own customers (a subquery): owned, on the team, or created by them.
+    A customer's records (contacts, visits, contracts, ...) follow the customer."""
     Customer = _customer_model()
     return Customer.objects.filter(owned_customer_q(user)).values("pk")
 
 
 def owned_customer_q(user) -> Q:
     Team = apps.get_model("customers", "CustomerTeamMember")
-    return Q(owner=user) | Q(pk__in=Team.objects.filter(user=user).values("customer_id"))
+    return (
+        Q(owner=user)
+        | Q(created_by=user)
+        | Q(pk__in=Team.objects.filter(user=user).values("customer_id"))
+    )
 
 
 def department_subtree(user) -> models.QuerySet | None:

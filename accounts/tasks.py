@@ -23,8 +23,10 @@ APPROVAL_REMINDER_AFTER = timedelta(days=2)
 )
 def send_notification_emails(notification_ids: list[int]) -> int:
     """E-mail each notification once: the row is claimed before sending and released again
-    if the mail server fails, so a retry sends what is still unsent."""
+    if the mail server fails, so a retry sends what is still unsent. A failure does not hold
+    back the other recipients; the first error is raised at the end (and retried)."""
     sent = 0
+    failure: Exception | None = None
     for notification in Notification.objects.filter(
         pk__in=notification_ids, emailed_at__isnull=True
     ).select_related("recipient"):
@@ -45,10 +47,13 @@ def send_notification_emails(notification_ids: list[int]) -> int:
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 recipient_list=[notification.recipient.email],
             )
-        except Exception:
+        except Exception as exc:
             Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
-            raise
+            failure = failure or exc
+            continue
         sent += 1
+    if failure is not None:
+        raise failure
     return sent
 
 
@@ -61,7 +66,8 @@ def purge_old_notifications(days: int = 180) -> int:
 
 @shared_task
 def remind_waiting_approvals() -> int:
-    """Approvals waiting more than two days: remind the approvers, once per step."""
+    """Approvals waiting more than two days: remind the approvers — again every two days
+    while the step waits, at most once per step and period (idempotent)."""
     cutoff = timezone.now() - APPROVAL_REMINDER_AFTER
     steps = ApprovalStep.objects.filter(
         status=ApprovalStep.Status.PENDING,
@@ -80,7 +86,10 @@ def remind_waiting_approvals() -> int:
                 params={"title": request.title, "author": request.submitted_by},
                 url=f"/approvals/{request.pk}/",
                 target=request,
-                dedup_key=f"approval-waiting:{request.pk}:{step.sequence}",
+                dedup_key=(
+                    f"approval-waiting:{request.pk}:{step.sequence}:"
+                    f"{(timezone.now() - step.activated_at) // APPROVAL_REMINDER_AFTER}"
+                ),
             )
         )
     return count

@@ -134,6 +134,32 @@ class PositionPermissions(permissions.DjangoModelPermissions):
         "OPTIONS": [],
     }
 
+    STANDARD_ACTIONS = frozenset(
+        {"list", "retrieve", "create", "update", "partial_update", "destroy", "metadata", None}
+    )
+
+    def has_permission(self, request, view):
+        if getattr(view, "action", None) not in self.STANDARD_ACTIONS and request.user:
+            # extra actions (assign, terminate, submit, ...) need read access here; the
+            # service they call checks the action's own permission
+            queryset = self._queryset(view)
+            perm = f"{queryset.model._meta.app_label}.view_{queryset.model._meta.model_name}"
+            if request.user.is_authenticated and request.user.has_perm(perm):
+                return True
+        elif super().has_permission(request, view):
+            return True
+        # Without the permission, a record outside the caller's scope is still *not found*
+        # (404, logged): a 403 for it and a 404 for a missing id would tell them apart.
+        lookup = getattr(view, "lookup_url_kwarg", None) or getattr(view, "lookup_field", None)
+        if (
+            request.user
+            and request.user.is_authenticated
+            and lookup in getattr(view, "kwargs", {})
+            and hasattr(view, "get_object")
+        ):
+            view.get_object()
+        return False
+
 
 class StrictFieldsMixin:
     """Refuse unknown and read-only fields instead of ignoring them silently, so that a

@@ -9,7 +9,7 @@ class BootstrapFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
@@ -17,11 +17,14 @@ class BootstrapFormMixin:
                 css = "form-select"
             else:
                 css = "form-control"
-            if self.is_bound and name in self.errors:
-                css += " is-invalid"
             widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
             if isinstance(widget, forms.Textarea):
                 widget.attrs.setdefault("rows", 3)
+
+    def full_clean(self):
+        # never validate from __init__: subclasses adjust fields after super().__init__()
+        super().full_clean()
+        _mark_invalid(self)
 
 
 def apply_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -34,10 +37,12 @@ def apply_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
                 target = None
             for error in errors:
                 form.add_error(target, error)
-                if target is None and field not in (NON_FIELD_ERRORS, None):
-                    pass
     else:
         form.add_error(None, exc)
+    _mark_invalid(form)
+
+
+def _mark_invalid(form) -> None:
     for name in form.errors:
         if name in form.fields:
             widget = form.fields[name].widget

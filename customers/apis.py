@@ -1,3 +1,5 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -77,12 +79,17 @@ class CustomerViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         serializer = CustomerInputSerializer(customer, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        if "owner" in data:
-            owner = data.pop("owner")
+        owner = data.pop("owner", customer.owner)
+        with transaction.atomic():  # a new owner and archive changes: all or nothing
             if owner != customer.owner:
+                if not policies.can_assign_customer(request.user, customer):
+                    # like ``status`` or ``code``: a field this caller cannot set (400, not 403)
+                    raise DjangoValidationError(
+                        {"owner": _("You may not assign customers to other people.")}
+                    )
                 services.customer_assign(actor=request.user, customer=customer, owner=owner)
-        if data:
-            customer = services.customer_update(actor=request.user, customer=customer, **data)
+            if data:
+                customer = services.customer_update(actor=request.user, customer=customer, **data)
         return self._out(customer)
 
     def destroy(self, request, *args, **kwargs):

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, Region, User
+from accounts.selectors import colleagues
 
 from .models import (
     Contact,
@@ -83,6 +84,11 @@ class CustomerFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        if user is not None:
+            # offer (and accept) only colleagues the viewer may see
+            self.filters["owner"].queryset = colleagues(user)
+            self.form.fields["owner"].queryset = colleagues(user)
         for field in self.form.fields.values():
             css = "form-select" if hasattr(field, "choices") else "form-control"
             field.widget.attrs.setdefault("class", css)

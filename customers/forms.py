@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.selectors import colleagues
 from config.forms import BootstrapFormMixin, DateInput
 
 from .models import CertificationApplication, Contact, Customer, CustomerSurvey, CustomerTeamMember
@@ -9,10 +10,7 @@ from .services import ARCHIVE_FIELDS, CERTIFICATION_FIELDS, CONTACT_FIELDS, SURV
 
 
 def assignable_users(actor):
-    qs = User.objects.filter(is_active=True, position__isnull=False).order_by("username")
-    if actor.data_scope != "all" and actor.department_id:
-        qs = qs.filter(department__path__startswith=actor.department.path)
-    return qs
+    return colleagues(actor).filter(position__isnull=False).order_by("username")
 
 
 class CustomerForm(BootstrapFormMixin, forms.ModelForm):

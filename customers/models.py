@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Department, Region
@@ -283,7 +284,7 @@ class Contact(TimeStampedModel):
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="contacts"
     )
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=60)
     title = models.CharField(_("job title"), max_length=60, blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.OTHER)
     phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])

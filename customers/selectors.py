@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
+from types import SimpleNamespace
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 
 from accounts.models import ApprovalRequest, User
 from accounts.policies import get_visible_or_404
@@ -22,7 +27,7 @@ from .models import (
 
 def customer_list(*, actor: User, filters: dict | None = None) -> QuerySet[Customer]:
     qs = Customer.objects.visible_to(actor).with_list_relations()
-    filterset = CustomerFilter(filters or {}, queryset=qs)
+    filterset = CustomerFilter(filters or {}, queryset=qs, request=SimpleNamespace(user=actor))
     if not filterset.is_valid():
         from django.core.exceptions import ValidationError
 
@@ -60,6 +65,19 @@ class HistoryEntry:
     reason: str
 
 
+#: bookkeeping fields that never show in the history
+_HIDDEN_HISTORY_FIELDS = {
+    "id",
+    "updated_at",
+    "created_at",
+    "name_key",
+    "status_changed_at",
+    "status_reason",
+    "customer",
+    "created_by",
+}
+
+
 def _display(record, field) -> str:
     value = getattr(record, field.attname, None)
     if value is None or value == "":
@@ -69,32 +87,38 @@ def _display(record, field) -> str:
     if field.is_relation:
         related = getattr(record, field.name, None)
         return str(related) if related is not None else "—"
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
     return str(value)
 
 
-def _diff_records(records, label: str) -> list[HistoryEntry]:
-    """Turn simple-history rows (oldest first) into readable entries."""
+def _diff_records(records, describe) -> list[HistoryEntry]:
+    """Turn simple-history rows (oldest first) into readable entries. ``describe(record)``
+    names what changed (e.g. "联系人：张伟"), or "" for the archive itself."""
     entries: list[HistoryEntry] = []
     previous_by_id: dict = {}
     for record in records:
         obj_id = record.id
         prev = previous_by_id.get(obj_id)
+        history_fields = {h.name for h in record._meta.fields}
         fields = [
             f
             for f in record.instance_type._meta.fields
-            if f.name in {h.name for h in record._meta.fields}
+            if f.name in history_fields and f.name not in _HIDDEN_HISTORY_FIELDS
         ]
         changes = []
         if prev is not None and record.history_type == "~":
             for field in fields:
-                if field.attname in ("id", "updated_at", "created_at", "name_key"):
-                    continue
                 old, new = getattr(prev, field.attname), getattr(record, field.attname)
                 if old != new:
                     changes.append(
                         (str(field.verbose_name), _display(prev, field), _display(record, field))
                     )
-            if not changes:
+            if not changes and not record.history_change_reason:
                 previous_by_id[obj_id] = record
                 continue
         entries.append(
@@ -102,7 +126,7 @@ def _diff_records(records, label: str) -> list[HistoryEntry]:
                 at=record.history_date,
                 user=record.history_user,
                 kind=record.history_type,
-                what=f"{label}: {record}" if label else str(record),
+                what=describe(record),
                 changes=changes,
                 reason=record.history_change_reason or "",
             )
@@ -126,10 +150,12 @@ def customer_history(*, customer: Customer) -> list[HistoryEntry]:
         .select_related("history_user", "user")
         .order_by("history_date", "history_id")
     )
+    contact_label = capfirst(Contact._meta.verbose_name)
+    team_label = capfirst(CustomerTeamMember._meta.verbose_name)
     entries = (
-        _diff_records(list(archive), "")
-        + _diff_records(list(contacts), str(Contact._meta.verbose_name))
-        + _diff_records(list(team), str(CustomerTeamMember._meta.verbose_name))
+        _diff_records(list(archive), lambda r: "")
+        + _diff_records(list(contacts), lambda r: f"{contact_label}：{r.name}")
+        + _diff_records(list(team), lambda r: f"{team_label}：{r.user}")
     )
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.policies import can_view, has_perm
+from accounts.selectors import colleagues
 from accounts.services.approvals import approval_submit
 from accounts.services.notifications import notify
 from accounts.services.numbering import next_code
@@ -126,10 +127,7 @@ def _check_owner(actor: User, owner: User | None) -> None:
         raise ValidationError({"owner": _("You may not assign customers to other people.")})
     if not owner.is_active:
         raise ValidationError({"owner": _("This user is not active.")})
-    visible_users = User.objects.filter(is_active=True)
-    if actor.department_id and actor.data_scope != "all":
-        visible_users = visible_users.filter(department__path__startswith=actor.department.path)
-    if not visible_users.filter(pk=owner.pk).exists():
+    if not colleagues(actor).filter(pk=owner.pk).exists():
         raise ValidationError({"owner": _("Select an account manager of your department.")})
 
 
@@ -143,6 +141,10 @@ def _apply_archive(customer: Customer, data: dict) -> None:
         setattr(customer, field, value)
     customer.credit_code = normalize_credit_code(customer.credit_code)
     customer.name_key = name_key(customer.name)
+
+
+#: set by the services themselves, not validated as input
+_NOT_CLEANED = ["name_key", "department"]
 
 
 def _save_checked(obj, *, actor, reason: str = "", **save_kwargs):
@@ -177,8 +179,10 @@ def customer_create(*, actor: User, owner: User | None = None, **data) -> Custom
     customer.department_id = dept_source.department_id
     if customer.region_id is None and owner is not None:
         customer.region_id = owner.region_id
-    customer.full_clean(exclude=["name_key", "department"])
+    # duplicates before the constraints, so that the message names the existing customer
+    customer.full_clean(exclude=_NOT_CLEANED, validate_constraints=False)
     check_duplicates(actor=actor, name=customer.name, credit_code=customer.credit_code)
+    customer.validate_constraints(exclude=_NOT_CLEANED)
     _save_checked(customer, actor=actor)
     return customer
 
@@ -197,10 +201,11 @@ def customer_update(*, actor: User, customer: Customer, **data) -> Customer:
                 {"credit_code": _("A certified customer must keep its credit code.")}
             )
     _apply_archive(customer, data)
-    customer.full_clean(exclude=["name_key", "department"])
+    customer.full_clean(exclude=_NOT_CLEANED, validate_constraints=False)
     check_duplicates(
         actor=actor, name=customer.name, credit_code=customer.credit_code, exclude_pk=customer.pk
     )
+    customer.validate_constraints(exclude=_NOT_CLEANED)
     _save_checked(customer, actor=actor)
     return customer
 
@@ -498,7 +503,11 @@ def certification_submit(*, actor: User, application: CertificationApplication):
 def customer_certify(*, actor: User, customer: Customer) -> Customer:
     """Certification approved: the customer gets its code (sequential per region, never
     reused) and becomes active. Called by the approval engine only."""
-    customer = Customer.objects.select_for_update().select_related("region").get(pk=customer.pk)
+    customer = (
+        Customer.objects.select_for_update(of=("self",))  # region is nullable: an outer join
+        .select_related("region")
+        .get(pk=customer.pk)
+    )
     region_code = (customer.region.code if customer.region_id else "XX").upper()
     code = next_code(
         key=f"customer:{region_code}",

@@ -45,7 +45,7 @@ def _page_size(request) -> int:
 @permission_required(policies.VIEW, raise_exception=True)
 def customer_list(request):
     base = Customer.objects.visible_to(request.user).with_list_relations()
-    filterset = CustomerFilter(request.GET, queryset=base)
+    filterset = CustomerFilter(request.GET, queryset=base, request=request)
     queryset = filterset.qs if filterset.is_valid() else base.none()
     paginator = Paginator(queryset, _page_size(request))
     page = paginator.get_page(request.GET.get("page"))
@@ -69,7 +69,7 @@ def customer_list(request):
 @permission_required(policies.EXPORT, raise_exception=True)
 def customer_export(request):
     base = Customer.objects.visible_to(request.user).with_list_relations()
-    filterset = CustomerFilter(request.GET, queryset=base)
+    filterset = CustomerFilter(request.GET, queryset=base, request=request)
     if not filterset.is_valid():
         messages.error(request, _("The filters are not valid; nothing was exported."))
         return redirect("customers:list")
@@ -134,8 +134,8 @@ def customer_detail(request, pk):
 
 
 @login_required
-@permission_required(policies.CHANGE, raise_exception=True)
 def customer_update(request, pk):
+    # scope first: outside it the record is not found (404), even without the permission
     customer = selectors.customer_get(actor=request.user, pk=pk, request=request)
     if not policies.can_edit_customer(request.user, customer):
         raise PermissionDenied
@@ -154,9 +154,10 @@ def customer_update(request, pk):
 
 
 @login_required
-@permission_required(policies.DELETE, raise_exception=True)
 def customer_delete(request, pk):
     customer = selectors.customer_get(actor=request.user, pk=pk, request=request)
+    if not policies.can_delete_customer(request.user, customer):
+        raise PermissionDenied
     if request.method == "POST":
         try:
             services.customer_delete(actor=request.user, customer=customer)
@@ -193,9 +194,10 @@ def customer_status(request, pk):
 
 
 @login_required
-@permission_required(policies.ASSIGN, raise_exception=True)
 def customer_assign(request, pk):
     customer = selectors.customer_get(actor=request.user, pk=pk, request=request)
+    if not policies.can_assign_customer(request.user, customer):
+        raise PermissionDenied
     form = AssignForm(
         request.POST or None, actor=request.user, initial={"owner": customer.owner_id}
     )

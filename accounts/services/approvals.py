@@ -156,8 +156,10 @@ def can_decide(user: User, request: ApprovalRequest, step: ApprovalStep | None =
 
 
 def approvals_waiting_for(user: User) -> QuerySet[ApprovalRequest]:
-    """The "waiting for me" list."""
+    """The "waiting for me" list: what ``can_decide`` would let the user decide."""
     if not user.is_authenticated or not user.position_id or not user.department_id:
+        return ApprovalRequest.objects.none()
+    if not user.is_active or not user.position.is_active:
         return ApprovalRequest.objects.none()
     return (
         ApprovalRequest.objects.filter(
@@ -290,7 +292,10 @@ def approval_decide(
 
         raise ValidationError({"comment": _("Give the reason for the rejection.")})
     request = (
-        ApprovalRequest.objects.select_for_update()
+        # only the request row: locking the joined department and author rows too would
+        # block (and deadlock with) any transaction that references them, e.g. notifying
+        # the author
+        ApprovalRequest.objects.select_for_update(of=("self",))
         .select_related("department", "submitted_by")
         .get(pk=request_id)
     )
@@ -300,6 +305,9 @@ def approval_decide(
         raise _already_decided(request)
     step = request.steps.select_related("position").get(sequence=request.current_step)
     if not can_decide(actor, request, step):
+        if _was_approver_of_decided_step(actor, request, step):
+            # the actor came for an earlier step that somebody else decided meanwhile
+            raise _already_decided(request)
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied(_("You may not decide this step."))
@@ -384,6 +392,28 @@ def approval_decide(
     return request
 
 
+def _was_approver_of_decided_step(
+    actor: User, request: ApprovalRequest, current: ApprovalStep
+) -> bool:
+    """True when the actor could have decided an earlier step of the request that another
+    approver has decided: a decision without ``expected_version`` that lost the race."""
+    if not actor.is_active or actor.pk == request.submitted_by_id or not actor.department_id:
+        return False
+    if not (actor.position_id and actor.position.is_active):
+        return False
+    if not request.department.path.startswith(actor.department.path):
+        return False
+    return (
+        request.steps.filter(
+            sequence__lt=current.sequence,
+            position_id=actor.position_id,
+            decided_by__isnull=False,
+        )
+        .exclude(decided_by=actor)
+        .exists()
+    )
+
+
 def _already_decided(request: ApprovalRequest) -> ConflictError:
     last = (
         ApprovalStep.objects.filter(request=request, decided_by__isnull=False)
@@ -414,6 +444,10 @@ def approval_withdraw(*, actor: User, request_id: int, comment: str = "") -> App
         raise _already_decided(request)
     handler = handler_for(request.document_type)
     document = _lock_document(request.document)
+    pending_step = request.steps.filter(status=ApprovalStep.Status.PENDING).first()
+    waiting_approvers = (
+        list(eligible_approvers(request, pending_step)) if pending_step is not None else []
+    )
     ApprovalRequest.objects.filter(pk=request.pk).update(version=F("version") + 1)
     request.status = ApprovalRequest.Status.WITHDRAWN
     request.decided_at = timezone.now()
@@ -427,4 +461,13 @@ def approval_withdraw(*, actor: User, request_id: int, comment: str = "") -> App
         request=request, actor=actor, action=ApprovalEvent.Action.WITHDRAWN, comment=comment
     )
     handler.on_withdrawn(actor=actor, document=document)
+    notify(
+        recipients=waiting_approvers,
+        kind="approval.withdrawn",
+        title=_("Withdrawn: %(title)s"),
+        body=_("%(author)s withdrew “%(title)s”; it no longer needs your decision."),
+        params={"title": request.title, "author": actor},
+        url=f"/approvals/{request.pk}/",
+        target=request,
+    )
     return request

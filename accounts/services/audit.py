@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 
 from accounts.models import AuditEvent
@@ -10,9 +11,21 @@ log = logging.getLogger("kamcrm.security")
 
 
 def client_ip(request) -> str | None:
+    """The client's address, the one used by the audit log, login lockout (axes) and API
+    throttling (DRF's NUM_PROXIES) alike. Behind ``TRUSTED_PROXY_COUNT`` reverse proxies it is
+    taken from X-Forwarded-For, counting from the right (entries further left are the
+    client's own claims and cannot be trusted)."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    meta = getattr(request, "META", {})
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if proxies:
+        forwarded = [
+            p.strip() for p in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return meta.get("REMOTE_ADDR") or None
 
 
 def audit_record(
