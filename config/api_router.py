@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
@@ -16,6 +18,21 @@ router.register("contacts", customers_apis.ContactViewSet, basename="contact")
 router.register("customer-team", customers_apis.TeamMemberViewSet, basename="customer-team")
 router.register("customer-surveys", customers_apis.SurveyViewSet, basename="customer-survey")
 router.register("certifications", customers_apis.CertificationViewSet, basename="certification")
+
+# every feature adds its own viewsets
+for _module in (
+    "accounts.handover.apis",
+    "customers.contracts.apis",
+    "customers.imports.apis",
+    "customers.lists.apis",
+    "customers.pool.apis",
+    "customers.review.apis",
+    "customers.confidential.apis",
+    "customers.merge.apis",
+    "visits.apis",
+    "complaints.apis",
+):
+    import_module(_module).register(router)
 
 app_name = "api"
 urlpatterns = [

@@ -1,23 +1,42 @@
 import os
+from importlib import import_module
 
 from celery import Celery
-from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 app = Celery("kamcrm")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
+
+#: packages with a ``tasks`` module and a ``schedule`` module (SCHEDULE: beat entries)
+TASK_PACKAGES = [
+    "accounts",
+    "accounts.handover",
+    "customers",
+    "customers.contracts",
+    "customers.imports",
+    "customers.lists",
+    "customers.pool",
+    "customers.review",
+    "customers.confidential",
+    "customers.merge",
+    "visits",
+    "complaints",
+]
+app.autodiscover_tasks(TASK_PACKAGES)
 
 
-# Periodic jobs. Every job is idempotent: it may run twice without sending anything twice.
-app.conf.beat_schedule = {
-    "notifications-purge-read": {
-        "task": "accounts.tasks.purge_old_notifications",
-        "schedule": crontab(hour=3, minute=15),
-    },
-    "approvals-remind-waiting": {
-        "task": "accounts.tasks.remind_waiting_approvals",
-        "schedule": crontab(hour=8, minute=30),
-    },
-}
+def beat_schedule() -> dict:
+    """Periodic jobs, each declared next to its tasks. Every job is idempotent: it may run
+    twice without sending anything twice."""
+    schedule: dict = {}
+    for package in TASK_PACKAGES:
+        entries = import_module(f"{package}.schedule").SCHEDULE
+        clash = set(schedule) & set(entries)
+        if clash:
+            raise RuntimeError(f"beat entries defined twice: {sorted(clash)}")
+        schedule.update(entries)
+    return schedule
+
+
+app.conf.beat_schedule = beat_schedule()

@@ -7,4 +7,5 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self):
-        from . import approvals  # noqa: F401  (registers approval handlers)
+        # registrations with shared mechanisms: approval handlers, timeline, handover, panels
+        from . import approvals, sources  # noqa: F401

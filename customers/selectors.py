@@ -23,6 +23,7 @@ from .models import (
     CustomerSurvey,
     CustomerTeamMember,
 )
+from .timeline import customer_timeline
 
 
 def customer_list(*, actor: User, filters: dict | None = None) -> QuerySet[Customer]:
@@ -169,7 +170,7 @@ class CustomerDetail:
     surveys: list
     certifications: list
     approval: ApprovalRequest | None
-    history: list[HistoryEntry]
+    timeline: list
 
 
 def customer_detail(*, actor: User, pk, request=None) -> CustomerDetail:
@@ -192,7 +193,7 @@ def customer_detail(*, actor: User, pk, request=None) -> CustomerDetail:
         surveys=list(CustomerSurvey.objects.filter(customer=customer).select_related("created_by")),
         certifications=certifications,
         approval=approval,
-        history=customer_history(customer=customer),
+        timeline=customer_timeline(customer=customer, actor=actor),
     )
 
 

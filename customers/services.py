@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -212,13 +213,21 @@ def customer_update(*, actor: User, customer: Customer, **data) -> Customer:
 
 @transaction.atomic
 def customer_assign(
-    *, actor: User, customer: Customer, owner: User | None, reason: str = ""
+    *,
+    actor: User,
+    customer: Customer,
+    owner: User | None,
+    reason: str = "",
+    check_permission: bool = True,
 ) -> Customer:
+    """Give a customer to another account manager (None: to the pool). ``check_permission``
+    is False only for workflows that were approved as a whole (handover)."""
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
-    if not policies.can_assign_customer(actor, customer):
-        _deny()
-    if owner is not None:
-        _check_owner(actor, owner)
+    if check_permission:
+        if not policies.can_assign_customer(actor, customer):
+            _deny()
+        if owner is not None:
+            _check_owner(actor, owner)
     previous = customer.owner
     if previous == owner:
         return customer
@@ -325,6 +334,16 @@ def customer_delete(*, actor: User, customer: Customer) -> None:
         )
     customer._history_user = actor
     customer.delete()
+
+
+def record_activity(*, customer_id: int, at=None) -> None:
+    """Remember a customer's latest follow-up — a visit, a signed contract, a payment. It
+    feeds the pool's recycling and the churn-risk list. Only moves forward; bookkeeping, so
+    it writes no history row. Every app calls this, none updates the field itself."""
+    at = at or timezone.now()
+    Customer.objects.filter(pk=customer_id).filter(
+        Q(last_activity_at__isnull=True) | Q(last_activity_at__lt=at)
+    ).update(last_activity_at=at)
 
 
 # --- team ---------------------------------------------------------------------------------------

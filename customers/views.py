@@ -29,6 +29,7 @@ from .forms import (
     TeamMemberForm,
 )
 from .models import Contact, Customer, CustomerTeamMember
+from .panels import panels_for
 
 PAGE_SIZES = (25, 50, 100)
 
@@ -129,6 +130,7 @@ def customer_detail(request, pk):
             "can_certify": policies.can_apply_certification(user, customer),
             "can_decide": detail.approval is not None and can_decide(user, detail.approval),
             "status_form": StatusForm(),
+            "panels": panels_for(request, customer),
         },
     )
 

@@ -42,18 +42,32 @@ def test_compiled_catalogue_matches_the_po_file():
     reason="xgettext (GNU gettext) is not installed, so new strings cannot be extracted here; "
     "CI installs it",
 )
-def test_no_string_in_the_code_is_missing_from_the_catalogue(tmp_path):
-    locale = tmp_path / "locale"
-    shutil.copytree(ROOT / "locale", locale)
-    with override_settings(LOCALE_PATHS=[str(locale)]):
-        call_command(
-            "makemessages",
-            locale=["zh_Hans"],
-            no_obsolete=True,
-            ignore_patterns=[".venv/*", "var/*", "tests/*", "node_modules/*"],
-            verbosity=0,
-        )
-    fresh = polib.pofile(str(locale / "zh_Hans" / "LC_MESSAGES" / "django.po"))
+def test_no_string_in_the_code_is_missing_from_the_catalogue(tmp_path, monkeypatch):
+    # makemessages writes into the locale folder beside the sources it scans, so scan a
+    # scratch copy of the sources (the repository's catalogue must stay untouched)
+    tree = tmp_path / "src"
+    shutil.copytree(
+        ROOT,
+        tree,
+        ignore=shutil.ignore_patterns(
+            ".venv",
+            "venv",
+            "var",
+            ".git",
+            "tests",
+            "node_modules",
+            "__pycache__",
+            "*.pyc",
+            "staticfiles",
+            "vendor",
+        ),
+    )
+    before = PO.read_bytes()
+    monkeypatch.chdir(tree)
+    with override_settings(LOCALE_PATHS=[str(tree / "locale")]):
+        call_command("makemessages", locale=["zh_Hans"], no_obsolete=True, verbosity=0)
+    assert PO.read_bytes() == before, "makemessages must not touch the repository's catalogue"
+    fresh = polib.pofile(str(tree / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"))
     missing = [e.msgid for e in fresh if not e.translated() or "fuzzy" in e.flags]
     assert missing == [], "run makemessages -l zh_Hans and translate these"
 

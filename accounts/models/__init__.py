@@ -1,3 +1,5 @@
+from accounts.handover.models import *  # noqa: F403
+
 from .approvals import (
     ApprovalAuthority,
     ApprovalChainStep,
@@ -9,6 +11,7 @@ from .audit import AuditEvent
 from .notifications import Notification
 from .numbering import NumberSequence
 from .org import DataScope, Department, Position, Region, User
+from .settings import SystemSetting
 
 __all__ = [
     "ApprovalAuthority",
@@ -23,5 +26,6 @@ __all__ = [
     "NumberSequence",
     "Position",
     "Region",
+    "SystemSetting",
     "User",
 ]

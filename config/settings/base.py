@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "csp",
     "accounts",
     "customers",
+    "visits",
+    "complaints",
 ]
 
 MIDDLEWARE = [

@@ -15,7 +15,7 @@ from accounts.models.approvable import Approvable
 from accounts.scopes import ScopedQuerySet, ScopeSpec
 from config.models import TimeStampedModel
 
-from .validators import validate_credit_code, validate_phone, validate_postcode
+from ..validators import validate_credit_code, validate_phone, validate_postcode
 
 
 class Industry(models.Model):
@@ -183,6 +183,14 @@ class Customer(TimeStampedModel):
         blank=True,
     )
     certified_at = models.DateTimeField(_("certified at"), null=True, blank=True)
+    last_activity_at = models.DateTimeField(
+        _("last follow-up"),
+        null=True,
+        blank=True,
+        db_index=True,
+        editable=False,
+        help_text=_("Latest visit, contract or payment (customers.services.record_activity)."),
+    )
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
     status_reason = models.CharField(_("reason of last status change"), max_length=300, blank=True)
     created_by = models.ForeignKey(
@@ -193,7 +201,7 @@ class Customer(TimeStampedModel):
         related_name="+",
     )
 
-    history = HistoricalRecords(excluded_fields=["name_key", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["name_key", "updated_at", "last_activity_at"])
     objects = CustomerQuerySet.as_manager()
 
     class Meta:

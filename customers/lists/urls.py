@@ -1,0 +1,2 @@
+app_name = "customer_lists"
+urlpatterns: list = []
