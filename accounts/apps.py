@@ -8,3 +8,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from . import schema, signals  # noqa: F401  (OpenAPI auth scheme; audit of logins)
+        from .handover import registrations  # noqa: F401

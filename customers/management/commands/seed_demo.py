@@ -4,6 +4,7 @@ resets the demo passwords."""
 
 import random
 from decimal import Decimal
+from importlib import import_module
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
@@ -27,6 +28,20 @@ from customers.demo import (
     person_name,
 )
 from customers.models import Customer, CustomerSurvey, Grade, Industry, RelationshipClass
+
+#: each feature's demo data, loaded in this order after the customers
+FEATURE_DEMOS = [
+    "customers.contracts.demo",
+    "customers.pool.demo",
+    "customers.review.demo",
+    "customers.confidential.demo",
+    "customers.imports.demo",
+    "customers.lists.demo",
+    "customers.merge.demo",
+    "accounts.handover.demo",
+    "visits.demo",
+    "complaints.demo",
+]
 
 USERS = [
     # username, name, position, department code, region code
@@ -57,6 +72,10 @@ class Command(BaseCommand):
         else:
             with transaction.atomic(), emails_suppressed():
                 self._customers(users, customers)
+                for module in FEATURE_DEMOS:
+                    import_module(module).seed(
+                        users=users, rng=random.Random(f"{module}-20261123"), stdout=self.stdout
+                    )
         self._print_logins(password)
 
     # --- organisation -------------------------------------------------------------------------
